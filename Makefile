@@ -1,0 +1,46 @@
+# One entry point for people and CI. Every target sets up what it needs itself.
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PYTHON ?= python3
+
+.PHONY: install demo test test-fast test-slow lint typecheck bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: initialise $$SANDBOX_HOME (default ./var) and build the demo warehouse
+demo: $(STAMP)
+	$(BIN)/sandbox up
+
+## make test: lint, type-check, then the unit and integration suites (PostgreSQL is started if down)
+test: $(STAMP) lint typecheck
+	bash scripts/ensure-postgres.sh
+	$(BIN)/pytest -m "not slow"
+
+## make test-slow: the long audit crash and proof sweeps (120 kills, proofs up to size 257)
+test-slow: $(STAMP)
+	bash scripts/ensure-postgres.sh
+	$(BIN)/pytest -m slow
+
+test-fast: $(STAMP)
+	$(BIN)/pytest tests/unit -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_demo_data.py small
+	bash scripts/ensure-postgres.sh
+	$(BIN)/python bench/bench_pg_load.py small
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,30 @@
+"""Composition for adapters: set up keys and state (``sandbox init``) and build the grant service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sandbox.grants.keys import KeyInfo, create_signing_key, load_signing_key
+from sandbox.grants.service import GrantConfig, GrantService
+from sandbox.settings import Settings
+from sandbox.state.grant_store import SqlGrantStore
+from sandbox.state.migrate import migrate
+
+
+def init_grants(settings: Settings) -> KeyInfo:
+    """Create the signing key (kept if present) and migrate the state database; idempotent."""
+    info = create_signing_key(settings.signing_key_path, settings.public_key_path, settings.key_passphrase)
+    migrate(settings.state_url)
+    return info
+
+
+@contextmanager
+def grant_service(settings: Settings, config: GrantConfig | None = None) -> Iterator[GrantService]:
+    """The grant service over the configured key and state database, closed on exit."""
+    key = load_signing_key(settings.signing_key_path, settings.key_passphrase)
+    store = SqlGrantStore.from_url(settings.state_url)
+    try:
+        yield GrantService(store=store, signing_key=key, config=config or GrantConfig())
+    finally:
+        store.close()

@@ -1,0 +1,27 @@
+"""What a query is planned against: the catalogue, the caller's grant and the warehouse dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sandbox.catalog.model import Catalog
+from sandbox.grants.claims import GrantClaims
+
+Dialect = Literal["duckdb", "postgres"]
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    """Everything ``plan_query`` needs besides the SQL text.
+
+    ``row_filters`` maps a dataset ("schema.table") to a boolean SQL predicate over that table's own
+    columns (unqualified), applied inside its policy view. Grants carry none yet; operators may set them.
+    """
+
+    catalog: Catalog
+    grant: GrantClaims
+    dialect: Dialect
+    row_cap: int = 10_000
+    row_filters: Mapping[str, str] = field(default_factory=dict)

@@ -1,0 +1,36 @@
+"""Tables in ``dp`` mode need differential privacy (not available yet); ``deny`` tables are never read."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from sandbox.catalog.model import AccessMode
+from sandbox.policy.errors import violation
+from sandbox.policy.rules.base import Rule, RuleContext
+from sandbox.policy.tables import dataset_name
+
+
+def check(tree: exp.Expr, rc: RuleContext) -> None:
+    for table in rc.tables:
+        granted = rc.view.table(dataset_name(table))
+        if granted is None:
+            continue
+        if granted.mode is AccessMode.DP:
+            raise violation(
+                "needs_dp",
+                f"Table {granted.name} needs differential privacy, which is not available yet.",
+                f"表 {granted.name} 需要差分隐私保护，该功能尚未提供。",
+                table,
+                dataset=granted.name,
+            )
+        if granted.mode is AccessMode.DENY:
+            raise violation(
+                "table_denied",
+                f"Table {granted.name} may not be queried (access mode: deny).",
+                f"表 {granted.name} 不允许查询（访问模式：禁止）。",
+                table,
+                dataset=granted.name,
+            )
+
+
+RULE = Rule("access_mode", "parsed", check)

@@ -1,0 +1,61 @@
+"""Composition root of the query service: builds it from settings and closes what it opened."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import audit
+from sandbox.catalog import load_catalog
+from sandbox.grants.bootstrap import grant_service
+from sandbox.grants.pseudonyms import derive_hash_key, load_pseudonym_secret
+from sandbox.queries.audit_reader import AuditReader
+from sandbox.queries.auditing import Auditor
+from sandbox.queries.service import QueryConfig, QueryService
+from sandbox.settings import Settings
+from sandbox.warehouse.executor import open_executor
+
+
+@dataclass(frozen=True)
+class GatewayServices:
+    """What the gateway serves, over ONE audit log per process (one sequencer: gap-free, in order)."""
+
+    query: QueryService
+    audit: AuditReader
+
+
+@contextmanager
+def open_query_service(settings: Settings, config: QueryConfig | None = None) -> Iterator[QueryService]:
+    with open_gateway_services(settings, config) as services:
+        yield services.query
+
+
+@contextmanager
+def open_gateway_services(settings: Settings, config: QueryConfig | None = None) -> Iterator[GatewayServices]:
+    with ExitStack() as stack:
+        grants = stack.enter_context(grant_service(settings))
+        secret = load_pseudonym_secret(settings)  # read once: a missing or exposed secret fails at startup
+        catalog = load_catalog(settings.policies)
+        executor = open_executor(settings)
+        stack.callback(executor.close)
+        audit_log = audit.open_log(settings.audit_url, grants.signing_key)
+        stack.callback(_close, audit_log)
+        query = QueryService(
+            grants=grants,
+            catalog=catalog,
+            executor=executor,
+            auditor=Auditor(audit_log),
+            hash_key=functools.lru_cache(maxsize=4096)(functools.partial(derive_hash_key, secret)),
+            config=config,
+        )
+        reader = AuditReader(grants=grants, log=audit_log, public_key_path=settings.public_key_path)
+        yield GatewayServices(query=query, audit=reader)
+
+
+def _close(resource: Any) -> None:
+    close = getattr(resource, "close", None)
+    if callable(close):
+        close()
