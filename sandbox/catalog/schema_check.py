@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+# jsonschema probes optional format libraries when imported; rfc3987_syntax (pulled in by Jupyter) compiles a
+# grammar for over a second on every CLI start. The catalogue schemas use no IRI formats, so keep it out.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from sandbox.catalog.model import KeyPath, Source
-from sandbox.catalog.problems import Problem
+from jsonschema import Draft202012Validator  # noqa: E402
+from jsonschema.exceptions import ValidationError  # noqa: E402
+
+from sandbox.catalog.model import KeyPath, Source  # noqa: E402
+from sandbox.catalog.problems import Problem  # noqa: E402
 
 _TYPE_ZH = {
     "object": "映射",
