@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install demo test test-fast test-slow lint typecheck bench clean
+.PHONY: install demo test test-fast test-slow lint typecheck bench clean proxy test-docker bench-hub
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,13 +13,22 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## make demo: initialise $$SANDBOX_HOME (default ./var) and build the demo warehouse
-demo: $(STAMP)
+# configurable-http-proxy for JupyterHub, from npm, under the repository (node_modules/ is gitignored).
+CHP := node_modules/.bin/configurable-http-proxy
+$(CHP):
+	@command -v npm >/dev/null || { echo "npm is needed for JupyterHub's proxy: apt-get install -y npm"; exit 1; }
+	npm install --no-save --no-audit --no-fund --prefix . configurable-http-proxy@5.3.0
+
+proxy: $(CHP)
+
+## make demo: initialise $$SANDBOX_HOME (default ./var), build the demo warehouse, start gateway + JupyterHub
+demo: $(STAMP) $(CHP)
 	$(BIN)/sandbox up
 
 ## make test: lint, type-check, then the unit and integration suites (PostgreSQL is started if down)
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(CHP) lint typecheck
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest -m "not slow"
 
 ## make test-slow: the long audit crash and proof sweeps (120 kills, proofs up to size 257)
@@ -44,3 +53,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+## make test-docker: DockerSpawner isolation proof (installs docker.io, builds a local image, spawns, cleans up)
+test-docker: $(STAMP)
+	bash images/test-docker.sh
+
+bench-hub: $(STAMP) $(CHP)
+	$(BIN)/python bench/bench_hub.py

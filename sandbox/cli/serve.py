@@ -29,7 +29,7 @@ def run_gateway(cfg: Settings, host: str, port: int) -> None:
     with open_gateway_services(cfg) as services:
         err.print(f"网关 gateway: http://{host}:{port}  (OpenAPI: /openapi.json)", highlight=False)
         uvicorn.run(
-            create_app(cfg, service=services.query, audit_reader=services.audit),
+            create_app(cfg, services=services),
             host=host,
             port=port,
             log_level="warning",

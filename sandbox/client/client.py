@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -15,6 +17,7 @@ import httpx
 import pandas as pd
 import pyarrow as pa
 
+from sandbox.client import exports
 from sandbox.client.errors import ClientError, PolicyError
 
 URL_VAR = "SANDBOX_GATEWAY_URL"
@@ -38,9 +41,34 @@ class Client:
             transport=transport,
         )
 
-    def sql(self, query: str) -> pd.DataFrame:
-        """Run ``query``; the frame's ``.attrs`` hold result_id, rewritten_sql, notices, privacy and columns."""
-        response = self._send("POST", "/v1/query", json={"sql": query}, headers={"Accept": ARROW_STREAM})
+    def sql(
+        self,
+        query: str,
+        *,
+        epsilon: float | None = None,
+        dry_run: bool = False,
+        max_groups_per_unit: int | None = None,
+        max_rows_per_unit: int | None = None,
+        mechanism: str | None = None,
+    ) -> pd.DataFrame:
+        """Run ``query``; the frame's ``.attrs`` hold result_id, rewritten_sql, notices, privacy and columns.
+
+        On dp tables: ``epsilon`` is the ε to spend (default from ``budget()["per_query"]``), ``dry_run``
+        reports the cost in ``.attrs["privacy"]`` without charging, the contribution bounds trade noise for
+        rows kept, ``mechanism="gaussian"`` asks for Gaussian noise (it spends δ as well), and each aggregate
+        column ``x`` comes with ``x_ci95``, its 95 % error bound.
+        """
+        body: dict[str, Any] = {"sql": query}
+        options = {
+            "epsilon": epsilon,
+            "max_groups_per_unit": max_groups_per_unit,
+            "max_rows_per_unit": max_rows_per_unit,
+            "mechanism": mechanism,
+        }
+        body |= {k: v for k, v in options.items() if v is not None}
+        if dry_run:
+            body["dry_run"] = True
+        response = self._send("POST", "/v1/query", json=body, headers={"Accept": ARROW_STREAM})
         if not response.headers.get("content-type", "").startswith(ARROW_STREAM):
             return _frame_from_json(response.json())
         with pa.ipc.open_stream(response.content) as reader:
@@ -55,12 +83,47 @@ class Client:
         return self._get("/v1/catalog")
 
     def budget(self) -> dict[str, Any]:
-        """The privacy budget (ε) per granted dataset."""
+        """The privacy budget per granted dataset: ε (and δ) allocated, spent and remaining, from the ledger."""
         return self._get("/v1/budget")
+
+    def train(
+        self,
+        query: str,
+        estimator: str,
+        features: Sequence[str],
+        *,
+        label: str | None = None,
+        classes: Sequence[str | int] | None = None,
+        params: dict[str, int | float] | None = None,
+        epsilon: float | None = None,
+    ) -> dict[str, Any]:
+        """Fit a differentially private model (LinearRegression, GaussianNB, KMeans, RandomForestClassifier) on
+        ``query`` over dp tables; returns its parameters and the ε spent. The rows never leave the gateway."""
+        body: dict[str, Any] = {"sql": query, "estimator": estimator, "features": list(features)}
+        optional = {"label": label, "classes": None if classes is None else list(classes), "params": params}
+        body |= {k: v for k, v in optional.items() if v is not None}
+        if epsilon is not None:
+            body["epsilon"] = epsilon
+        answer: dict[str, Any] = self._send("POST", "/v1/train", json=body).json()
+        return answer
 
     def whoami(self) -> dict[str, Any]:
         """The user, enterprise, scenario and grant this token speaks for."""
         return self._get("/v1/whoami")
+
+    def request_export(
+        self, files: Sequence[Any], *, purpose: str, context: str, source: Iterable[Any] = ()
+    ) -> dict[str, Any]:
+        """Ask the airlock to export ``files`` (paths or (name, bytes)); ``source``: the frames they came from."""
+        return exports.request_export(self, files, purpose=purpose, context=context, source=source)
+
+    def exports(self, state: str | None = None) -> list[dict[str, Any]]:
+        """My export requests with their state and findings."""
+        return exports.list_exports(self, state)
+
+    def download(self, request_id: str, path: str | os.PathLike[str]) -> Path:
+        """Save a released request's signed bundle (verify it with `sandbox bundle verify`)."""
+        return exports.download(self, request_id, path)
 
     def close(self) -> None:
         self._http.close()

@@ -6,15 +6,20 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.gateway import audit_routes, errors
+from sandbox import portal
+from sandbox.gateway import audit_routes, credit_routes, errors, export_routes, session_routes
 from sandbox.gateway.routes import router
 from sandbox.queries import QueryConfig, QueryService
 from sandbox.queries.audit_reader import AuditReader
 from sandbox.settings import Settings
+
+if TYPE_CHECKING:
+    from sandbox.queries.bootstrap import GatewayServices
 
 
 @dataclass(frozen=True)
@@ -38,13 +43,17 @@ class CorrelationIds:
 def create_app(
     settings: Settings,
     *,
+    services: GatewayServices | None = None,
     service: QueryService | None = None,
     audit_reader: AuditReader | None = None,
     config: GatewayConfig | None = None,
 ) -> FastAPI:
-    """The gateway over ``service`` (and ``audit_reader`` for /v1/audit), or over services built from
-    ``settings`` at startup and closed at shutdown (the audit routes answer 503 without a reader)."""
+    """The gateway over ``services`` opened by the caller, or over ``service`` alone (and ``audit_reader`` for
+    /v1/audit), or over services built from ``settings`` at startup and closed at shutdown (routes whose
+    service is missing answer 503)."""
     config = config or GatewayConfig()
+    if services is not None:
+        service, audit_reader = services.query, services.audit
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -52,8 +61,7 @@ def create_app(
             if service is None:
                 from sandbox.queries.bootstrap import open_gateway_services  # engine, audit log: opened on start
 
-                services = stack.enter_context(open_gateway_services(settings, config.query))
-                app.state.query_service, app.state.audit_reader = services.query, services.audit
+                _attach(app, stack.enter_context(open_gateway_services(settings, config.query)))
             yield
 
     app = FastAPI(
@@ -66,9 +74,22 @@ def create_app(
     )
     app.state.query_service = service
     app.state.audit_reader = audit_reader
+    if services is not None:
+        _attach(app, services)
     app.state.max_body_bytes = config.max_body_bytes
+    app.state.settings = settings  # the hub routes read the hub service secret from its home
     app.include_router(router)
     app.include_router(audit_routes.router)
+    app.include_router(export_routes.router)
+    credit_routes.install(app)
+    app.include_router(session_routes.router)
     errors.install(app)
+    portal.install(app)  # the web pages under /portal (sandbox/portal)
     app.add_middleware(CorrelationIds)
     return app
+
+
+def _attach(app: FastAPI, services: GatewayServices) -> None:
+    app.state.query_service, app.state.audit_reader = services.query, services.audit
+    app.state.credit_api = services.credits
+    app.state.export_service = services.exports

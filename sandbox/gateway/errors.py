@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 
 from sandbox.errors import GrantError, SandboxError, UsageError, WarehouseError
 from sandbox.policy import PolicyViolation
+from sandbox.privacy.ledger import BudgetExhausted
 from sandbox.queries.errors import AuditUnavailable, Forbidden, RateLimited, RequestRejected
 
 log = logging.getLogger("sandbox.gateway")
@@ -54,6 +55,8 @@ def translate(error: BaseException) -> tuple[int, dict[str, Any], dict[str, str]
         return 401, _said(error, rule=error.code), headers
     if isinstance(error, Forbidden):
         return 403, _said(error, rule=error.code), {}
+    if isinstance(error, BudgetExhausted):
+        return 403, _said(error, rule="budget", dataset=error.dataset), {}
     if isinstance(error, RateLimited):
         return 429, _said(error, rule="rate_limit"), {"Retry-After": str(max(1, round(error.retry_after + 0.5)))}
     if isinstance(error, RequestRejected):

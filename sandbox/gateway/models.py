@@ -9,6 +9,11 @@ from pydantic import BaseModel, Field
 
 class QueryRequest(BaseModel):
     sql: str = Field(description="Exactly one SELECT statement (WITH, UNION, … allowed) in the warehouse's dialect.")
+    epsilon: float | None = Field(None, description="dp tables: the ε to spend (default and maximum in /v1/budget).")
+    dry_run: bool = Field(False, description="dp tables: report the cost and the remaining budget; charge nothing.")
+    max_groups_per_unit: int | None = Field(None, description="dp tables: groups one privacy unit may add to (L0).")
+    max_rows_per_unit: int | None = Field(None, description="dp tables: rows per group one privacy unit may add (L∞).")
+    mechanism: str | None = Field(None, description='dp tables: "gaussian" for Gaussian noise (spends δ too).')
 
 
 class ColumnOut(BaseModel):
@@ -18,8 +23,13 @@ class ColumnOut(BaseModel):
 
 class PrivacyOut(BaseModel):
     mode: str = Field(description="Effective access mode: open, masked, aggregate or dp.")
-    epsilon_spent: float
-    budget_remaining: float
+    epsilon_spent: float = Field(description="ε charged by this request (0 for a cached answer or a dry run).")
+    budget_remaining: float = Field(description="Smallest ε left on the datasets the query read.")
+    delta_spent: float | None = None
+    cached: bool | None = Field(None, description="dp: the answer is the replayed first answer to this query.")
+    dry_run: bool | None = None
+    epsilon_cost: float | None = Field(None, description="dry run: the ε the query would be charged.")
+    datasets: dict[str, Any] | None = Field(None, description="dp: remaining ε and δ per dataset.")
 
 
 class QueryResponse(BaseModel):
@@ -29,6 +39,28 @@ class QueryResponse(BaseModel):
     rewritten_sql: str
     notices: list[str]
     privacy: PrivacyOut
+
+
+class TrainBody(BaseModel):
+    sql: str = Field(description="SELECT of plain columns over dp tables (one row per person is used).")
+    estimator: str = Field(description="LinearRegression, GaussianNB, KMeans or RandomForestClassifier.")
+    features: list[str] = Field(description="Numeric output columns with catalogue bounds.")
+    label: str | None = Field(None, description="Label column (classifiers, regressors).")
+    classes: list[str | int] | None = Field(None, description="Classifiers: the label values (public).")
+    params: dict[str, int | float] = Field(default_factory=dict, description="Allowlisted hyper-parameters.")
+    epsilon: float | None = Field(None, description="ε to spend (default and maximum in /v1/budget).")
+
+
+class TrainResponse(BaseModel):
+    estimator: str
+    features: list[str]
+    label: str | None
+    params: dict[str, Any] = Field(description="The fitted model's parameters (coefficients, centres, trees).")
+    epsilon: float
+    epsilon_spent: float = Field(description="0 when the same request was answered before (replayed).")
+    cached: bool
+    charge_id: str
+    remaining: dict[str, float] = Field(description="ε left per dataset after the charge that paid for it.")
 
 
 class ErrorDetail(BaseModel):

@@ -7,9 +7,11 @@ from contextlib import contextmanager
 
 from sandbox.grants.keys import KeyInfo, create_signing_key, load_signing_key
 from sandbox.grants.service import GrantConfig, GrantService
+from sandbox.grants.sessions import SessionService
 from sandbox.settings import Settings
 from sandbox.state.grant_store import SqlGrantStore
 from sandbox.state.migrate import migrate
+from sandbox.state.session_store import SqlSessionStore
 
 
 def init_grants(settings: Settings) -> KeyInfo:
@@ -24,7 +26,11 @@ def grant_service(settings: Settings, config: GrantConfig | None = None) -> Iter
     """The grant service over the configured key and state database, closed on exit."""
     key = load_signing_key(settings.signing_key_path, settings.key_passphrase)
     store = SqlGrantStore.from_url(settings.state_url)
+    session_store = SqlSessionStore.from_url(settings.state_url)
     try:
-        yield GrantService(store=store, signing_key=key, config=config or GrantConfig())
+        service = GrantService(store=store, signing_key=key, config=config or GrantConfig())
+        service.sessions = SessionService(store=session_store, grants=service)
+        yield service
     finally:
+        session_store.close()
         store.close()

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -36,6 +36,9 @@ from sandbox.grants.keys import key_id
 from sandbox.grants.records import GrantRecord, GrantStore, RevokeResult
 from sandbox.grants.tokens import DEFAULT_AUDIENCE, DEFAULT_ISSUER, DEFAULT_LEEWAY_SECONDS, sign, token_error
 from sandbox.grants.tokens import verify as verify_token
+
+if TYPE_CHECKING:
+    from sandbox.grants.sessions import SessionService
 
 DAY_SECONDS = 86_400
 
@@ -78,6 +81,8 @@ class GrantService:
     clock: Callable[[], float] = time.time
     # Extra public keys still accepted (key rotation); the signing key's own is always included.
     extra_keys: Mapping[str, Ed25519PublicKey] = field(default_factory=dict)
+    # Notebook-server session tokens (``sst_…``) speak for their grant; None: they are refused.
+    sessions: SessionService | None = None
 
     @property
     def kid(self) -> str:
@@ -214,7 +219,15 @@ class GrantService:
             raise token_error("token.unknown_grant")
         return claims
 
+    def verify_any(self, token: str) -> Claims:
+        """Any bureau-issued credential: a staff login, a grant token or a hub session token (``sst_``)."""
+        return self.verify_grant(token) if token.startswith("sst_") else self.verify(token)
+
     def verify_grant(self, token: str) -> GrantClaims:
+        if token.startswith("sst_"):  # a hub session token: checked against its own register
+            if self.sessions is None:
+                raise token_error("token.malformed")
+            return self.sessions.verify(token)
         claims = self.verify(token, kind="grant")
         if not isinstance(claims, GrantClaims):  # unreachable: verify enforces the kind
             raise token_error("token.wrong_kind")

@@ -17,7 +17,11 @@ Rewritten SQL shapes other components rely on:
     threshold, which is AND-ed into the HAVING of every outermost SELECT that reads the table:
         HAVING [(<user having>) AND] count(DISTINCT "alias"."__sandbox_unit") >= <k>
   * aggregate mode: risky casts become TRY_CAST (DuckDB), data-dependent divisors NULLIF(d, 0);
-  * masked mode: the root LIMIT is clamped to the row cap.
+  * masked mode: the root LIMIT is clamped to the row cap;
+  * dp mode (sandbox.policy.dp): the plan carries ``dp`` (a DpSpec) and SQL returning, per group, the keys as
+    "__dp_k<i>", the distinct units "__dp_units" and true statistics over clamped values after per-unit
+    contribution bounding (see dp/rewrite.py); no noise: the caller releases with sandbox.privacy.release.
+    ``PolicyContext.dp_rows`` plans training input instead (``plan.rows``: one row per unit, never released).
 """
 
 from sandbox.policy.context import Dialect, PolicyContext

@@ -25,3 +25,7 @@ class PolicyContext:
     dialect: Dialect
     row_cap: int = 10_000
     row_filters: Mapping[str, str] = field(default_factory=dict)
+    dp_max_groups_per_unit: int = 1  # L0: output groups one privacy unit may contribute to (dp mode)
+    dp_max_rows_per_unit: int = 1  # L∞: rows one privacy unit may contribute to each group (dp mode)
+    dp_unique_units: frozenset[str] = frozenset()  # dp datasets known to hold one row per privacy unit
+    dp_rows: bool = False  # dp mode: plan row-level training input (one row per unit) instead of aggregates

@@ -139,6 +139,7 @@ WINDOW_FUNCTIONS: frozenset[type[exp.Expr]] = frozenset(
 )
 
 _ROWS_VISIBLE = TOTAL_SCALARS | PARTIAL_SCALARS | SAFE_AGGREGATES | RAW_VALUE_AGGREGATES | WINDOW_FUNCTIONS
+_DP_AGGREGATES: frozenset[type[exp.Expr]] = SAFE_AGGREGATES - {exp.CountIf, exp.Corr}
 _AGGREGATE = TOTAL_SCALARS | SAFE_AGGREGATES | RAW_VALUE_AGGREGATES
 
 ALLOWED_FUNCTIONS: Mapping[AccessMode, frozenset[type[exp.Expr]]] = MappingProxyType(
@@ -146,7 +147,7 @@ ALLOWED_FUNCTIONS: Mapping[AccessMode, frozenset[type[exp.Expr]]] = MappingProxy
         AccessMode.OPEN: _ROWS_VISIBLE,
         AccessMode.MASKED: _ROWS_VISIBLE,
         AccessMode.AGGREGATE: _AGGREGATE,
-        AccessMode.DP: frozenset(),
+        AccessMode.DP: TOTAL_SCALARS | _DP_AGGREGATES,
         AccessMode.DENY: frozenset(),
     }
 )

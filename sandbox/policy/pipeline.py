@@ -10,6 +10,9 @@ from sqlglot import exp
 from sandbox.catalog.model import AccessMode, Dataset
 from sandbox.policy.blocks import base_sources, root_blocks
 from sandbox.policy.context import PolicyContext
+from sandbox.policy.dp.rewrite import build_dp
+from sandbox.policy.dp.rows import plan_rows, rows_sql
+from sandbox.policy.dp.shape import analyse_dp
 from sandbox.policy.errors import PolicyViolation, violation
 from sandbox.policy.grantview import GrantedTable, GrantView, grant_view
 from sandbox.policy.lineage import Analysis, analyse
@@ -31,7 +34,17 @@ def plan_query(sql: str, ctx: PolicyContext) -> QueryPlan:
     accepted ones are cached: a repeated query is not parsed again.
     """
     view = grant_view(ctx.catalog, ctx.grant)
-    key = (sql, view, ctx.dialect, ctx.row_cap, tuple(sorted(ctx.row_filters.items())))
+    key = (
+        sql,
+        view,
+        ctx.dialect,
+        ctx.row_cap,
+        tuple(sorted(ctx.row_filters.items())),
+        ctx.dp_max_groups_per_unit,
+        ctx.dp_max_rows_per_unit,
+        ctx.dp_rows,
+        ctx.dp_unique_units,
+    )
     plan = _PLANS.get(key)
     if plan is None:
         plan = _plan(sql, view, ctx)
@@ -60,6 +73,8 @@ def _plan(sql: str, view: GrantView, ctx: PolicyContext) -> QueryPlan:
     for rule in RULES:
         if rule.stage == "qualified":
             rule.check(qualified, rc)
+    if rc.mode is AccessMode.DP:
+        return _plan_dp(sql, qualified, analysis, rc)
     notices = _rewrite(qualified, analysis, rc)
     return QueryPlan(
         original_sql=sql,
@@ -69,6 +84,54 @@ def _plan(sql: str, view: GrantView, ctx: PolicyContext) -> QueryPlan:
         output=tuple(OutputColumn(name, lineage) for name, lineage in analysis.outputs),
         mode=rc.mode,
         notices=notices,
+    )
+
+
+def _plan_dp(sql: str, tree: exp.Expr, analysis: Analysis, rc: RuleContext) -> QueryPlan:
+    """dp mode: total expressions, the DP shape check, policy views, then the bounding SQL (no noise yet)."""
+    ctx = rc.policy
+    make_total(tree, ctx.dialect)
+    if ctx.dp_rows:
+        return _plan_rows(sql, tree, analysis, rc)
+    k = max(_k(t.dataset, ctx) for t in (rc.view.table(d) for d in rc.datasets) if t and t.mode is AccessMode.DP)
+    query = analyse_dp(tree, analysis, rc, k)
+    substitute(_base_table_nodes(tree, analysis, rc.view), ctx.dialect, dict(ctx.row_filters))
+    single = len(analysis.root.sources) == 1 and query.datasets[0] in ctx.dp_unique_units
+    rewritten, spec = build_dp(
+        query, ctx.dialect, ctx.dp_max_groups_per_unit, ctx.dp_max_rows_per_unit, unique_units=single
+    )
+    notices = (
+        "differential privacy: contributions bounded per privacy unit "
+        f"(≤ {spec.max_groups_per_unit} groups, ≤ {spec.max_rows_per_unit} rows per group), values clamped to "
+        "catalogue bounds, noise added per cell",
+    )
+    return QueryPlan(
+        original_sql=sql,
+        sql=rewritten,
+        datasets=rc.datasets,
+        columns=tuple(sorted(analysis.touched)),
+        output=tuple(OutputColumn(name, lineage) for name, lineage in analysis.outputs),
+        mode=rc.mode,
+        notices=notices,
+        dp=spec,
+    )
+
+
+def _plan_rows(sql: str, tree: exp.Expr, analysis: Analysis, rc: RuleContext) -> QueryPlan:
+    ctx = rc.policy
+    select, spec = plan_rows(tree, analysis, rc, ctx.dialect)
+    from_ = select.args.get("from_")
+    unit_alias = from_.this.alias_or_name if isinstance(from_, exp.From) else ""
+    substitute(_base_table_nodes(tree, analysis, rc.view), ctx.dialect, dict(ctx.row_filters))
+    return QueryPlan(
+        original_sql=sql,
+        sql=rows_sql(select, spec, unit_alias, ctx.dialect),
+        datasets=rc.datasets,
+        columns=tuple(sorted(analysis.touched)),
+        output=tuple(OutputColumn(name, lineage) for name, lineage in analysis.outputs),
+        mode=rc.mode,
+        notices=("training input: one row per privacy unit, numeric columns clamped to catalogue bounds",),
+        rows=spec,
     )
 
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sandbox.catalog.model import AccessMode
+from sandbox.privacy.spec import DpSpec
+
+if TYPE_CHECKING:
+    from sandbox.policy.dp.rows import RowsSpec
 
 
 @dataclass(frozen=True)
@@ -22,3 +27,5 @@ class QueryPlan:
     output: tuple[OutputColumn, ...]
     mode: AccessMode  # effective (strictest) access mode
     notices: tuple[str, ...]
+    dp: DpSpec | None = None  # dp mode: what the SQL's rows hold and how to release them with noise
+    rows: RowsSpec | None = None  # dp training input: the columns of the one-row-per-unit SQL (never released)

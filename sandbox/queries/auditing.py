@@ -19,7 +19,7 @@ log = logging.getLogger("sandbox.queries.audit")
 MAX_SQL_BYTES = 24_000
 
 # Refusals are decisions (the request was understood and said no to); anything else that fails is an error.
-_REFUSAL_PREFIXES = ("token.", "policy.", "request.", "rate.", "grant.")
+_REFUSAL_PREFIXES = ("token.", "policy.", "request.", "rate.", "grant.", "budget.")
 
 
 def clip(text: str, limit: int = MAX_SQL_BYTES) -> str:

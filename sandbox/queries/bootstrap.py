@@ -16,6 +16,7 @@ from sandbox.queries.audit_reader import AuditReader
 from sandbox.queries.auditing import Auditor
 from sandbox.queries.service import QueryConfig, QueryService
 from sandbox.settings import Settings
+from sandbox.state.ledger_store import SqlBudgetLedger
 from sandbox.warehouse.executor import open_executor
 
 
@@ -25,6 +26,8 @@ class GatewayServices:
 
     query: QueryService
     audit: AuditReader
+    credits: Any = None  # sandbox.credits.api.CreditApi (typed loosely: credits imports from queries)
+    exports: Any = None  # sandbox.exports.service.ExportService (typed loosely: exports imports from queries)
 
 
 @contextmanager
@@ -43,6 +46,8 @@ def open_gateway_services(settings: Settings, config: QueryConfig | None = None)
         stack.callback(executor.close)
         audit_log = audit.open_log(settings.audit_url, grants.signing_key)
         stack.callback(_close, audit_log)
+        ledger = SqlBudgetLedger.from_url(settings.state_url)  # the state DB is migrated by grant_service
+        stack.callback(ledger.close)
         query = QueryService(
             grants=grants,
             catalog=catalog,
@@ -50,9 +55,16 @@ def open_gateway_services(settings: Settings, config: QueryConfig | None = None)
             auditor=Auditor(audit_log),
             hash_key=functools.lru_cache(maxsize=4096)(functools.partial(derive_hash_key, secret)),
             config=config,
+            ledger=ledger,
         )
         reader = AuditReader(grants=grants, log=audit_log, public_key_path=settings.public_key_path)
-        yield GatewayServices(query=query, audit=reader)
+        from sandbox.credits.bootstrap import build_credit_api  # metering reads this same audit log
+
+        credit_api = build_credit_api(settings, grants, audit_log, stack)
+        from sandbox.exports.bootstrap import open_export_service  # the airlock shares this audit log
+
+        exports = stack.enter_context(open_export_service(settings, grants, catalog, audit_log))
+        yield GatewayServices(query=query, audit=reader, credits=credit_api, exports=exports)
 
 
 def _close(resource: Any) -> None:

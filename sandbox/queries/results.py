@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,12 +18,16 @@ import pyarrow.compute as pc
 
 @dataclass(frozen=True)
 class Privacy:
+    """The contract's privacy fields; ``extra`` adds DP details (δ, cache, dry-run cost, per-dataset balance)."""
+
     mode: str
     epsilon_spent: float
     budget_remaining: float
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"mode": self.mode, "epsilon_spent": self.epsilon_spent, "budget_remaining": self.budget_remaining}
+        base = {"mode": self.mode, "epsilon_spent": self.epsilon_spent, "budget_remaining": self.budget_remaining}
+        return {**self.extra, **base}
 
 
 @dataclass(frozen=True)

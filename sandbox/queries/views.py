@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sandbox.catalog import AccessMode, Catalog, Column, Dataset, HandlingKind
 from sandbox.catalog.model import SCENARIO_ZH
 from sandbox.grants import GrantClaims
+from sandbox.privacy.defaults import DpConfig
+from sandbox.privacy.ledger import Balance
 
 _MODE_POLICY: dict[AccessMode, tuple[str, str]] = {
     AccessMode.OPEN: ("rows visible; no personal data", "可查看明细；不含个人信息"),
@@ -16,8 +19,8 @@ _MODE_POLICY: dict[AccessMode, tuple[str, str]] = {
         "仅可聚合输出；每个输出分组至少包含 k 个不同的 {unit}",
     ),
     AccessMode.DP: (
-        "differential privacy: noisy aggregates charged to the ε budget (refused until enabled)",
-        "差分隐私：加噪聚合并扣减 ε 预算（启用前拒绝查询）",
+        "differential privacy: noisy aggregates (COUNT, SUM, AVG, VAR, STDDEV) charged to the ε budget",
+        "差分隐私：加噪聚合（COUNT、SUM、AVG、VAR、STDDEV）并扣减 ε 预算",
     ),
     AccessMode.DENY: ("no access", "不可访问"),
 }
@@ -98,22 +101,43 @@ def whoami_view(grant: GrantClaims) -> dict[str, Any]:
     }
 
 
-def budget_view(catalog: Catalog, grant: GrantClaims) -> dict[str, Any]:
-    """Allocation per granted dataset; nothing is spent until the DP ledger exists, and this says so."""
+def dp_datasets(catalog: Catalog, grant: GrantClaims) -> list[str]:
+    """The granted datasets in dp mode: the ones with a budget account."""
+    modes = {d.name: d.access_mode for d in catalog.datasets}
+    return [name for name in grant.datasets if modes.get(name) is AccessMode.DP]
+
+
+def budget_view(
+    catalog: Catalog, grant: GrantClaims, balances: Sequence[Balance] = (), dp: DpConfig | None = None
+) -> dict[str, Any]:
+    """Allocation, spend and remainder per granted dataset, from the ledger's ``balances``; only dp datasets
+    are charged (a dp dataset without a balance has spent nothing yet)."""
+    dp = dp or DpConfig()
     modes = {d.name: d.access_mode.value for d in catalog.datasets}
+    found = {b.dataset: b for b in balances}
+    rows = []
+    for name in grant.datasets:
+        row: dict[str, Any] = {"dataset": name, "access_mode": modes.get(name)}
+        balance = found.get(name)
+        if balance is None:
+            row |= {"charged": False, "epsilon_allocated": grant.epsilon, "epsilon_spent": 0.0}
+            row["epsilon_remaining"] = grant.epsilon
+        else:
+            row |= {
+                "charged": True,
+                "epsilon_allocated": balance.epsilon_allocated,
+                "epsilon_spent": balance.epsilon_spent,
+                "epsilon_remaining": balance.epsilon_remaining,
+                "delta_allocated": balance.delta_allocated,
+                "delta_spent": balance.delta_spent,
+                "delta_remaining": balance.delta_remaining,
+            }
+        rows.append(row)
     return {
         "grant": grant.jti,
         "unit": "epsilon",
-        "ledger": "not yet active: differential-privacy queries are refused until the DP release",
-        "ledger_zh": "预算账本尚未启用：差分隐私查询在 DP 版本发布前一律拒绝",
-        "datasets": [
-            {
-                "dataset": name,
-                "access_mode": modes.get(name),
-                "epsilon_allocated": grant.epsilon,
-                "epsilon_spent": 0.0,
-                "epsilon_remaining": grant.epsilon,
-            }
-            for name in grant.datasets
-        ],
+        "scope": "per grant × dataset; basic sequential composition; never refunded",
+        "scope_zh": "按授权 × 数据集计；基本顺序组合；不退还",
+        "per_query": {"default_epsilon": dp.default_epsilon, "max_epsilon": dp.max_epsilon, "delta": dp.delta},
+        "datasets": rows,
     }

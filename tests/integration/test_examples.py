@@ -41,9 +41,12 @@ def test_the_example_runs_its_analysis_through_the_gateway(gateway: Gateway, sce
     assert len(sections) >= 3, result.stdout
 
 
-def test_the_housing_fund_example_meets_the_dp_refusal_and_carries_on(gateway: Gateway) -> None:
+def test_the_housing_fund_example_runs_dp_analyses_a_dp_model_and_meets_the_budget(gateway: Gateway) -> None:
     result = run_example(gateway, "housing_fund")
 
-    assert "policy.needs_dp" in result.stdout
-    assert "差分隐私" in result.stdout
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "deposit base by gender (DP, ε = 0.5)" in result.stdout and "avg_base_ci95" in result.stdout
+    assert "cached True" in result.stdout
+    assert "DP linear model" in result.stdout
+    assert "budget.exhausted" in result.stdout and "隐私预算不足" in result.stdout
     assert "fund coverage by industry" in result.stdout

@@ -73,12 +73,16 @@ def test_when_a_denied_column_is_asked_for_then_403_names_rule_table_and_column(
     assert_nothing_leaks(response, gateway, "张三丰")
 
 
-def test_when_a_dp_table_is_queried_then_403_says_it_needs_differential_privacy(gateway: Gateway) -> None:
-    response = post(gateway, "SELECT count(*) FROM housing_fund.hpf_account", gateway.tokens["housing_fund"])
+def test_when_a_dp_table_is_read_row_by_row_then_403_names_the_dp_rule(gateway: Gateway) -> None:
+    response = post(gateway, "SELECT balance FROM housing_fund.hpf_account", gateway.tokens["housing_fund"])
 
     error = error_of(response, 403)
-    assert error["dataset"] == "housing_fund.hpf_account"
-    assert "privacy" in str(error["message"]).lower()
+    assert (error["code"], error["rule"], error["dataset"]) == (
+        "policy.dp_query",
+        "dp_query",
+        "housing_fund.hpf_account",
+    )
+    assert "dp table" in str(error["message"]) and "差分隐私" in str(error["message_zh"])
 
 
 def test_when_the_engine_fails_on_a_row_then_one_uniform_error_without_the_value(

@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sandbox.privacy.ledger import BudgetExhausted, Cost
 from sandbox.state.db import make_engine
 from sandbox.state.ledger_store import SqlBudgetLedger
-from sandbox.state.migrate import current_revision, migrate
+from sandbox.state.migrate import current_revision, head_revision, migrate
 from sandbox.state.models import Base
 
 pytestmark = pytest.mark.postgres
@@ -59,7 +59,7 @@ def race(url: str, datasets: tuple[str, ...], fingerprints: list[str]) -> Counte
 
 
 def test_the_ledger_schema_is_migrated_and_matches_the_models(url: str) -> None:
-    assert current_revision(url) == "0002_privacy_ledger"
+    assert current_revision(url) == head_revision()
     engine = make_engine(url)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

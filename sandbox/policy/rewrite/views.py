@@ -25,7 +25,7 @@ def policy_view(table: GrantedTable, dialect: Dialect, predicate: str | None) ->
     projections: list[exp.Expr] = [
         exp.alias_(column_expression(c, dialect), c.name, quoted=True) for c in table.visible
     ]
-    if table.mode is AccessMode.AGGREGATE:
+    if table.mode in (AccessMode.AGGREGATE, AccessMode.DP):
         unit = table.dataset.privacy_unit
         if unit is None or table.column(unit) is None:
             raise PolicyViolation(

@@ -1,4 +1,4 @@
-"""Tables in ``dp`` mode need differential privacy (not available yet); ``deny`` tables are never read."""
+"""``deny`` tables are never read (``dp`` tables are planned by sandbox.policy.dp)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,6 @@ def check(tree: exp.Expr, rc: RuleContext) -> None:
         granted = rc.view.table(dataset_name(table))
         if granted is None:
             continue
-        if granted.mode is AccessMode.DP:
-            raise violation(
-                "needs_dp",
-                f"Table {granted.name} needs differential privacy, which is not available yet.",
-                f"表 {granted.name} 需要差分隐私保护，该功能尚未提供。",
-                table,
-                dataset=granted.name,
-            )
         if granted.mode is AccessMode.DENY:
             raise violation(
                 "table_denied",

@@ -40,7 +40,7 @@ def test_when_migrated_then_schema_is_at_head_and_matches_the_models(tmp_path: P
     url = f"sqlite:///{tmp_path / 'nested' / 'dir' / 'state.sqlite'}"  # parent dirs are created
     migrate(url)
     migrate(url)  # idempotent
-    assert current_revision(url) == head_revision() == "0002_privacy_ledger"
+    assert current_revision(url) == head_revision() == "0006_credits"
     engine = make_engine(url)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

@@ -1,4 +1,4 @@
-"""Access modes: strictest wins across joined tables; dp and deny tables are refused."""
+"""Access modes: strictest wins across joined tables; dp tables are planned for DP, deny tables refused."""
 
 from __future__ import annotations
 
@@ -38,16 +38,14 @@ def test_when_only_open_tables_are_read_then_no_cap_is_applied() -> None:
     assert "LIMIT" not in plan.sql
 
 
-def test_when_a_dp_table_is_joined_with_an_open_one_then_it_needs_dp() -> None:
-    with pytest.raises(PolicyViolation) as caught:
-        plan_query(
-            "SELECT e.industry, count(*) FROM housing_fund.hpf_employer AS e "
-            "JOIN housing_fund.hpf_loan AS l ON l.account_no = e.employer_id GROUP BY 1",
-            context("housing_fund", "duckdb"),
-        )
-    error = caught.value
-    assert (error.code, error.dataset) == ("policy.needs_dp", "housing_fund.hpf_loan")
-    assert "differential privacy" in error.message and "差分隐私" in error.message_zh
+def test_when_a_dp_table_is_joined_with_an_open_one_then_it_is_planned_for_dp() -> None:
+    plan = plan_query(
+        "SELECT e.industry, count(*) FROM housing_fund.hpf_loan AS l "
+        "JOIN housing_fund.hpf_employer AS e ON l.account_no = e.employer_id GROUP BY 1",
+        context("housing_fund", "duckdb"),
+    )
+    assert plan.mode is AccessMode.DP and plan.dp is not None
+    assert plan.dp.datasets == ("housing_fund.hpf_loan",)  # only the dp table is charged
 
 
 def test_when_a_table_is_in_deny_mode_then_it_is_refused() -> None:

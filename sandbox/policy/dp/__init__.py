@@ -1,0 +1,1 @@
+"""Differential-privacy planning on the qualified tree: shape checks, argument bounds, bounding SQL."""
