@@ -46,10 +46,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-bench: $(STAMP)
+## make bench: every benchmark below (figures in the README); bench_dp also builds a SmartNoise venv
+bench: $(STAMP) $(CHP)
 	$(BIN)/python bench/bench_demo_data.py small
 	bash scripts/ensure-postgres.sh
 	$(BIN)/python bench/bench_pg_load.py small
+	$(BIN)/python bench/bench_gateway.py small
+	$(BIN)/python bench/bench_audit.py
+	$(BIN)/python bench/bench_dp.py small
+	$(BIN)/python bench/bench_pii.py
+	$(BIN)/python bench/bench_exports.py
+	$(BIN)/python bench/bench_hub.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
