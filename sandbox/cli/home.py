@@ -105,6 +105,7 @@ def _demo_logins(cfg: Settings) -> list[DemoLogin]:
         ("审核员 reviewer", "reviewer-wang", "reviewer", None),
         ("审计员 auditor", "auditor-zhang", "auditor", None),
         ("供数部门 department D01", "dept-d01", "department", "D01"),
+        ("大数据局管理员 bureau admin", "admin-wu", "admin", None),
     )
     for label, user, role, department in staff:
         token = issue_staff_token(cfg, user=user, role=role, department=department, days=7).token
@@ -120,7 +121,8 @@ def _print_logins(cfg: Settings, logins: list[DemoLogin], hub_url: str, gateway_
     if with_hub:
         out.print(f"\nJupyterHub: {hub_url}   网关 gateway: {gateway_url}")
         out.print("登录 log in: 用户名 user name = user below; 密码 password = its token (7 days).")
-        out.print("Only the enterprise developer gets a notebook; staff log in to the hub (portal pages come later).")
+        out.print("Only the enterprise developer gets a notebook; everyone reaches the portal through the hub.")
+    out.print(f"门户 portal: {gateway_url}/portal/  (登录 sign in with a token below · 中文/English)")
     for login in logins:
         out.print(f"\n{login.role}\n  user:  {login.user}\n  token: {login.token}")
     out.print(f"\n全部登录信息 all logins: {path}")

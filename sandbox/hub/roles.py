@@ -41,13 +41,14 @@ def roles(portal_service: str | None) -> list[dict[str, Any]]:
                 "read:servers!user",
                 "delete:servers!user",
                 "users:activity!user",
+                *portal,  # their grants, budget, exports and reports
             ],
         },
         *staff,
         {
             "name": "sandbox-operators",
             "groups": ["operators"],
-            "scopes": ["admin-ui", "list:users", "admin:servers", "read:users"],
+            "scopes": ["admin-ui", "list:users", "admin:servers", "read:users", *portal],
         },
         {
             "name": "idle-culler",
