@@ -2,6 +2,8 @@
 
     SANDBOX_GATEWAY_URL=… SANDBOX_TOKEN=<governance grant> python examples/governance.py
 
+Alarm and vessel tables are aggregate-only (k = 10 or 20); sent with an explicit ε, a query on them is
+answered with differential privacy instead (noisy counts with error bounds, charged to the ε budget).
 Uses only ``sandbox.client``.
 """
 
@@ -55,7 +57,21 @@ def main() -> None:
     )
     show("fire alarms per county and type", alarms)
 
-    # 3. Video events: how many were handled versus false alarms, per event type (masked table).
+    # 3. Devices raising each alarm type, with differential privacy on request (an explicit ε): each device
+    #    counts once, counts are noisy with a 95 % bound (``devices_ci95``), rare types must pass a noisy
+    #    threshold on top of k = 10, and ε is charged to this grant's budget for the alarm table.
+    devices = db.sql(
+        """
+        SELECT alarm_type, count(DISTINCT device_id) AS devices
+        FROM governance.fire_iot_alarm
+        GROUP BY alarm_type
+        ORDER BY alarm_type
+        """,
+        epsilon=1.0,
+    )
+    show("devices per alarm type (DP on request, ε = 1.0)", devices)
+
+    # 4. Video events: how many were handled versus false alarms, per event type (masked table).
     events = db.sql(
         """
         SELECT event_type, handled_status, count(*) AS events, avg(confidence) AS avg_confidence
@@ -66,7 +82,7 @@ def main() -> None:
     handled = events.pivot_table(index="event_type", columns="handled_status", values="events", aggfunc="sum")
     show("video events by handling status", handled.fillna(0).reset_index())
 
-    # 4. Water transport: fleet per home port (aggregate, k = 20 owners) and hourly traffic from tracks.
+    # 5. Water transport: fleet per home port (aggregate, k = 20 owners) and hourly traffic from tracks.
     fleet = db.sql(
         """
         SELECT home_port, type, count(*) AS vessels, sum(rated_passengers) AS seats

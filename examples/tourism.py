@@ -6,6 +6,7 @@ Run inside a notebook or shell with SANDBOX_GATEWAY_URL and SANDBOX_TOKEN set (a
 
 Uses only ``sandbox.client``. Every answer already satisfies the policy: open tables return rows,
 aggregate tables return groups of at least k distinct people, and identifiers never leave in clear.
+Sent with an explicit ε, a query on an aggregate table is answered with differential privacy instead.
 """
 
 from __future__ import annotations
@@ -83,7 +84,25 @@ def main() -> None:
     show("overnight stays per county", stays)
     print(f"   rewritten SQL starts: {stays.attrs['rewritten_sql'][:100]}…")
 
-    # 5. What the policy will not do: guest names are denied, and the refusal says why.
+    # 5. Guests per county with differential privacy, on request: an explicit ε makes the gateway answer the
+    #    aggregate-mode check-in table like a dp table. Each guest counts in at most one county, the counts
+    #    are noisy (``guests_ci95``: 95 % error bound), small counties must pass a noisy threshold on top of
+    #    k = 20, and ε is charged to this grant's budget for the table. Asking again replays the same answer.
+    dp_guests = db.sql(
+        """
+        SELECT e.county_code, count(DISTINCT c.guest_id_no) AS guests
+        FROM tourism.lodging_checkin AS c
+        JOIN tourism.lodging_establishment AS e ON c.hotel_id = e.hotel_id
+        GROUP BY e.county_code
+        ORDER BY e.county_code
+        """,
+        epsilon=0.8,
+    )
+    show("guests per county (DP on request, ε = 0.8)", dp_guests)
+    spent = next(d for d in db.budget()["datasets"] if d["dataset"] == "tourism.lodging_checkin")
+    print(f"   budget of tourism.lodging_checkin: spent ε {spent['epsilon_spent']}, left {spent['epsilon_remaining']}")
+
+    # 6. What the policy will not do: guest names are denied, and the refusal says why.
     try:
         db.sql("SELECT guest_name, checkin_time FROM tourism.lodging_checkin")
     except PolicyError as refused:

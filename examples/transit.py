@@ -2,6 +2,8 @@
 
     SANDBOX_GATEWAY_URL=… SANDBOX_TOKEN=<transit grant> python examples/transit.py
 
+Tap records are aggregate-only (k = 10 payment tokens); sent with an explicit ε, a query on them is
+answered with differential privacy instead (noisy counts with error bounds, charged to the ε budget).
 Uses only ``sandbox.client``.
 """
 
@@ -60,7 +62,16 @@ def main() -> None:
     )
     show("rider mix", mix.pivot_table(index="discount_type", columns="pay_method", values="taps").reset_index())
 
-    # 4. Operations from open data: average speed and estimated load per line from vehicle GPS.
+    # 4. Riders per concession type with differential privacy, on request (an explicit ε): each payment token
+    #    counts once, counts are noisy with a 95 % bound (``riders_ci95``), types with few riders do not pass
+    #    the noisy threshold, and ε is charged to this grant's budget. A dry run shows the cost first.
+    riders_sql = "SELECT discount_type, count(DISTINCT pay_token) AS riders FROM transit.bus_tap GROUP BY 1"
+    cost = db.sql(riders_sql, epsilon=0.6, dry_run=True).attrs["privacy"]
+    left, affordable = cost["budget_remaining"], cost["affordable"]
+    print(f"\n== dry run: ε = {cost['epsilon_cost']} of {left} left (affordable {affordable})")
+    show("riders per concession type (DP on request, ε = 0.6)", db.sql(riders_sql, epsilon=0.6))
+
+    # 5. Operations from open data: average speed and estimated load per line from vehicle GPS.
     speed = db.sql(
         """
         SELECT g.line_id, l.line_no, avg(g.speed_kmh) AS avg_speed_kmh, avg(g.load_est) AS avg_load,
@@ -73,7 +84,7 @@ def main() -> None:
     )
     show("speed and load per line", speed)
 
-    # 5. Arrival predictions at electronic signs: rows are open; the error is computed here in pandas.
+    # 6. Arrival predictions at electronic signs: rows are open; the error is computed here in pandas.
     predictions = db.sql(
         """
         SELECT line_id, ts, predicted_eta_s, actual_arrival_ts

@@ -53,7 +53,8 @@ class Client:
     ) -> pd.DataFrame:
         """Run ``query``; the frame's ``.attrs`` hold result_id, rewritten_sql, notices, privacy and columns.
 
-        On dp tables: ``epsilon`` is the ε to spend (default from ``budget()["per_query"]``), ``dry_run``
+        On dp tables, and on aggregate tables when ``epsilon`` is given (DP on request, never weaker than the
+        k threshold): ``epsilon`` is the ε to spend (default from ``budget()["per_query"]``), ``dry_run``
         reports the cost in ``.attrs["privacy"]`` without charging, the contribution bounds trade noise for
         rows kept, ``mechanism="gaussian"`` asks for Gaussian noise (it spends δ as well), and each aggregate
         column ``x`` comes with ``x_ci95``, its 95 % error bound.

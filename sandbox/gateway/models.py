@@ -9,7 +9,11 @@ from pydantic import BaseModel, Field
 
 class QueryRequest(BaseModel):
     sql: str = Field(description="Exactly one SELECT statement (WITH, UNION, … allowed) in the warehouse's dialect.")
-    epsilon: float | None = Field(None, description="dp tables: the ε to spend (default and maximum in /v1/budget).")
+    epsilon: float | None = Field(
+        None,
+        description="the ε to spend on dp tables (default and maximum in /v1/budget); on aggregate tables, "
+        "giving it asks for DP instead of the k threshold.",
+    )
     dry_run: bool = Field(False, description="dp tables: report the cost and the remaining budget; charge nothing.")
     max_groups_per_unit: int | None = Field(None, description="dp tables: groups one privacy unit may add to (L0).")
     max_rows_per_unit: int | None = Field(None, description="dp tables: rows per group one privacy unit may add (L∞).")

@@ -29,3 +29,4 @@ class PolicyContext:
     dp_max_rows_per_unit: int = 1  # L∞: rows one privacy unit may contribute to each group (dp mode)
     dp_unique_units: frozenset[str] = frozenset()  # dp datasets known to hold one row per privacy unit
     dp_rows: bool = False  # dp mode: plan row-level training input (one row per unit) instead of aggregates
+    dp_on_request: bool = False  # the client asked for DP: aggregate-mode tables are planned as dp tables

@@ -79,6 +79,7 @@ class GrantedTable:
     dataset: Dataset
     visible: tuple[Column, ...]  # in catalogue order: what the policy view projects
     hidden: frozenset[str]  # existing columns the grant cannot see (denied or narrowed away)
+    on_request: bool = False  # an aggregate-mode table the client asked to query with DP: planned as dp
 
     @property
     def name(self) -> str:
@@ -86,7 +87,7 @@ class GrantedTable:
 
     @property
     def mode(self) -> AccessMode:
-        return self.dataset.access_mode
+        return AccessMode.DP if self.on_request else self.dataset.access_mode
 
     def column(self, name: str) -> Column | None:
         return self.dataset.column(name)

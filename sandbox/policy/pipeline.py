@@ -10,6 +10,7 @@ from sqlglot import exp
 from sandbox.catalog.model import AccessMode, Dataset
 from sandbox.policy.blocks import base_sources, root_blocks
 from sandbox.policy.context import PolicyContext
+from sandbox.policy.dp.on_request import dp_on_request_view
 from sandbox.policy.dp.rewrite import build_dp
 from sandbox.policy.dp.rows import plan_rows, rows_sql
 from sandbox.policy.dp.shape import analyse_dp
@@ -34,6 +35,8 @@ def plan_query(sql: str, ctx: PolicyContext) -> QueryPlan:
     accepted ones are cached: a repeated query is not parsed again.
     """
     view = grant_view(ctx.catalog, ctx.grant)
+    if ctx.dp_on_request:
+        view = dp_on_request_view(view)
     key = (
         sql,
         view,
@@ -44,6 +47,7 @@ def plan_query(sql: str, ctx: PolicyContext) -> QueryPlan:
         ctx.dp_max_rows_per_unit,
         ctx.dp_rows,
         ctx.dp_unique_units,
+        ctx.dp_on_request,
     )
     plan = _PLANS.get(key)
     if plan is None:
@@ -100,11 +104,18 @@ def _plan_dp(sql: str, tree: exp.Expr, analysis: Analysis, rc: RuleContext) -> Q
     rewritten, spec = build_dp(
         query, ctx.dialect, ctx.dp_max_groups_per_unit, ctx.dp_max_rows_per_unit, unique_units=single
     )
-    notices = (
+    notices: tuple[str, ...] = (
         "differential privacy: contributions bounded per privacy unit "
         f"(≤ {spec.max_groups_per_unit} groups, ≤ {spec.max_rows_per_unit} rows per group), values clamped to "
         "catalogue bounds, noise added per cell",
     )
+    requested = sorted(t.name for t in (rc.view.table(d) for d in rc.datasets) if t is not None and t.on_request)
+    if requested:
+        notices += (
+            f"differential privacy on request for aggregate-mode {', '.join(requested)}: ε charged to this grant; "
+            f"groups need at least {query.min_units} distinct privacy units before the noisy threshold "
+            f"· 应请求对聚合模式表采用差分隐私：扣减本授权的 ε 预算；分组须至少含 {query.min_units} 个隐私单元",
+        )
     return QueryPlan(
         original_sql=sql,
         sql=rewritten,

@@ -106,8 +106,12 @@ class QueryService:
         if len(sql) > self.config.max_sql_chars:
             raise sql_too_large(self.config.max_sql_chars)
         l0, linf = contribution(options, self.dp.config)
-        key = sql if (l0, linf) == (1, 1) else f"{sql}\x00{l0},{linf}"
-        plan = self.plans.get(grant.jti, key, lambda: plan_query(sql, self._context(grant, l0, linf)))
+        # An explicit ε asks for DP: aggregate-mode tables are then planned and charged like dp tables.
+        on_request = options.epsilon is not None
+        key = sql if (l0, linf, on_request) == (1, 1, False) else f"{sql}\x00{l0},{linf},{on_request}"
+        plan = self.plans.get(
+            grant.jti, key, lambda: plan_query(sql, self._context(grant, l0, linf, dp_on_request=on_request))
+        )
         detail |= {
             "rewritten_sql": clip(plan.sql),
             "datasets": list(plan.datasets),
@@ -237,7 +241,7 @@ class QueryService:
             self._unique = frozenset(found)
         return self._unique
 
-    def _context(self, grant: GrantClaims, l0: int = 1, linf: int = 1) -> PolicyContext:
+    def _context(self, grant: GrantClaims, l0: int = 1, linf: int = 1, *, dp_on_request: bool = False) -> PolicyContext:
         return PolicyContext(
             catalog=self.catalog,
             grant=grant,
@@ -246,6 +250,7 @@ class QueryService:
             dp_max_groups_per_unit=l0,
             dp_max_rows_per_unit=linf,
             dp_unique_units=self._unique_units() if any(d in grant.datasets for d in self._dp_names) else frozenset(),
+            dp_on_request=dp_on_request,
         )
 
     def _admit(self, token: str | None) -> GrantClaims:

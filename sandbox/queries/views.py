@@ -15,8 +15,9 @@ _MODE_POLICY: dict[AccessMode, tuple[str, str]] = {
     AccessMode.OPEN: ("rows visible; no personal data", "可查看明细；不含个人信息"),
     AccessMode.MASKED: ("rows visible after column handling, row cap per query", "按字段处理后可查看明细，单次限行"),
     AccessMode.AGGREGATE: (
-        "aggregates only; every output group holds at least k distinct {unit}",
-        "仅可聚合输出；每个输出分组至少包含 k 个不同的 {unit}",
+        "aggregates only; every output group holds at least k distinct {unit}; a query sent with an explicit ε "
+        "gets differentially private answers instead, charged to the ε budget",
+        "仅可聚合输出；每个输出分组至少包含 k 个不同的 {unit}；查询时指定 ε 则改为差分隐私加噪结果，并扣减 ε 预算",
     ),
     AccessMode.DP: (
         "differential privacy: noisy aggregates (COUNT, SUM, AVG, VAR, STDDEV) charged to the ε budget",
@@ -102,22 +103,33 @@ def whoami_view(grant: GrantClaims) -> dict[str, Any]:
 
 
 def dp_datasets(catalog: Catalog, grant: GrantClaims) -> list[str]:
-    """The granted datasets in dp mode: the ones with a budget account."""
-    modes = {d.name: d.access_mode for d in catalog.datasets}
-    return [name for name in grant.datasets if modes.get(name) is AccessMode.DP]
+    """The granted datasets with a budget account: dp mode, and aggregate mode with a privacy unit (DP on
+    request: a query carrying an explicit ε is answered with DP and charged there)."""
+    found = {d.name: _dp_use(d) for d in catalog.datasets}
+    return [name for name in grant.datasets if found.get(name) is not None]
+
+
+def _dp_use(dataset: Dataset) -> str | None:
+    if dataset.access_mode is AccessMode.DP:
+        return "always"
+    if dataset.access_mode is AccessMode.AGGREGATE and dataset.privacy_unit is not None:
+        return "on_request"
+    return None
 
 
 def budget_view(
     catalog: Catalog, grant: GrantClaims, balances: Sequence[Balance] = (), dp: DpConfig | None = None
 ) -> dict[str, Any]:
     """Allocation, spend and remainder per granted dataset, from the ledger's ``balances``; only dp datasets
-    are charged (a dp dataset without a balance has spent nothing yet)."""
+    and aggregate ones queried with DP on request are charged (``dp``: "always", "on_request" or None; a
+    dataset without a balance has spent nothing yet)."""
     dp = dp or DpConfig()
     modes = {d.name: d.access_mode.value for d in catalog.datasets}
+    uses = {d.name: _dp_use(d) for d in catalog.datasets}
     found = {b.dataset: b for b in balances}
     rows = []
     for name in grant.datasets:
-        row: dict[str, Any] = {"dataset": name, "access_mode": modes.get(name)}
+        row: dict[str, Any] = {"dataset": name, "access_mode": modes.get(name), "dp": uses.get(name)}
         balance = found.get(name)
         if balance is None:
             row |= {"charged": False, "epsilon_allocated": grant.epsilon, "epsilon_spent": 0.0}

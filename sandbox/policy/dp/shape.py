@@ -101,7 +101,9 @@ def analyse_dp(tree: exp.Expr, analysis: Analysis, rc: RuleContext, k: int) -> D
         )
     order = _order(select, keys, outputs)
     datasets = tuple(sorted({t.name for t in dp_tables.values()}))
-    public = _public_alias(keys, tables)
+    # DP on request keeps the aggregate mode's k as a floor: every group goes through partition selection.
+    on_request = any(t.on_request for t in dp_tables.values())
+    public = None if on_request else _public_alias(keys, tables)
     return DpQuery(select, unit_alias, datasets, tuple(keys), tuple(outputs), tuple(aggregates), order, k, public)
 
 

@@ -31,8 +31,9 @@ def _enterprise_grants(grants: GrantService, enterprise: str | None) -> list[dic
 
 
 def budget_chart(budget: dict[str, Any]) -> dict[str, Any] | None:
-    """Spent and remaining ε of the datasets that are charged (dp mode), for portal.js; None when none is."""
-    rows = [r for r in budget.get("datasets", []) if r.get("access_mode") == "dp"]
+    """Spent and remaining ε of the datasets DP queries are charged to (dp tables, and aggregate tables once a
+    query opted into DP), for portal.js; None when there are none."""
+    rows = [r for r in budget.get("datasets", []) if r.get("dp") == "always" or float(r.get("epsilon_spent", 0)) > 0]
     if not rows:
         return None
     return {

@@ -163,7 +163,27 @@ def test_an_enterprise_sees_the_budget_a_dp_query_spent_in_english_when_asked(
 
 def test_a_grant_without_dp_datasets_shows_no_budget_chart(portal_home: Portal, browsers: Browsers) -> None:
     page = browsers(portal_home.tokens["enterprise"]).get("/portal/me")  # tourism: no dp dataset
-    assert page.status_code == 200 and "data-chart=" not in page.text and "不消耗隐私预算" in page.text
+    assert page.status_code == 200 and "data-chart=" not in page.text and "尚未消耗隐私预算" in page.text
+
+
+def test_a_dp_query_on_request_puts_the_aggregate_dataset_on_the_budget_chart(
+    portal_home: Portal, portal_url: str, browsers: Browsers
+) -> None:
+    token = grant_token(portal_home.settings, user="dev-optin", enterprise="ent-c", scenario="tourism")
+    answer = httpx.post(
+        f"{portal_url}/v1/query",
+        json={"sql": "SELECT count(*) AS n FROM tourism.lodging_checkin", "epsilon": 0.25},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+    assert answer.status_code == 200, answer.text
+    page = browsers(token).get("/portal/me")
+    chart = re.search(r'data-chart="([^"]+)"', page.text)
+    assert chart
+    spec = json.loads(html.unescape(chart.group(1)))
+    assert dict(zip(spec["labels"], spec["series"][0]["values"], strict=True)) == {
+        "tourism.lodging_checkin": pytest.approx(0.25)
+    }
 
 
 def test_the_catalogue_pages_through_every_dataset_once(portal_home: Portal, browsers: Browsers) -> None:
