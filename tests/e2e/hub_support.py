@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 import websocket
 
 from sandbox.grants.bootstrap import grant_service, init_grants
@@ -31,15 +28,10 @@ from sandbox.hub.process import stop_process_tree
 from sandbox.services.catalog import dataset_scenarios
 from sandbox.services.home import ensure_home
 from sandbox.settings import Settings
+from tests.integration.gateway_support import free_port, serve
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "hub_config" / "jupyterhub_config.py"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def make_home(home: Path, warehouse: Path) -> Settings:
@@ -100,22 +92,8 @@ def running_gateway(settings: Settings, host: str = "127.0.0.1") -> Iterator[str
     from sandbox.gateway import create_app
     from sandbox.queries.bootstrap import open_gateway_services
 
-    port = free_port()
-    with open_gateway_services(settings) as services:
-        app = create_app(settings, services=services)
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the test gateway did not start")
-            time.sleep(0.02)
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
+    with open_gateway_services(settings) as services, serve(create_app(settings, services=services), host) as url:
+        yield url
 
 
 @contextmanager

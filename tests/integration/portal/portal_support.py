@@ -7,17 +7,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import uvicorn
-from fastapi import FastAPI
 
 from sandbox.gateway import create_app
 from sandbox.grants.bootstrap import grant_service, init_grants
@@ -25,6 +20,7 @@ from sandbox.grants.pseudonyms import ensure_pseudonym_secret
 from sandbox.services.catalog import dataset_scenarios
 from sandbox.services.home import ensure_home
 from sandbox.settings import Settings
+from tests.integration.gateway_support import serve
 
 ROLES = ("enterprise", "reviewer", "auditor", "department", "admin")
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
@@ -71,31 +67,6 @@ def tokens_for(settings: Settings) -> dict[str, str]:
     tokens = {role: staff_token(settings, role) for role in ROLES if role != "enterprise"}
     tokens["enterprise"] = grant_token(settings)
     return tokens
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Run ``app`` under uvicorn on a free 127.0.0.1 port in a thread; yields the base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the portal test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 @contextmanager
