@@ -55,19 +55,8 @@ def _ids(request: Request) -> dict[str, str]:
 
 
 async def _read_sql(request: Request, limit: int) -> tuple[str, DpOptions]:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise body_too_large(limit)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise body_too_large(limit)
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise bad_body() from None
-    if not isinstance(payload, dict) or not isinstance(payload.get("sql"), str):
+    payload = await _read_json(request, limit)
+    if not isinstance(payload.get("sql"), str):
         raise bad_body()
     return str(payload["sql"]), _options(payload)
 
@@ -144,6 +133,10 @@ _TRAIN_BODY = {
 
 
 async def _read_json(request: Request, limit: int) -> dict[str, Any]:
+    """A JSON object body of at most ``limit`` bytes, refused early when its declared length is over."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise body_too_large(limit)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
