@@ -7,7 +7,10 @@ would silently do nothing. Words tagged ``nr`` that pass the name filters become
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -49,6 +52,29 @@ def dictionary() -> dict[str, int]:
     return freq
 
 
+# jieba never joins words across a line end (a newline ends its Han block, and "\r\n" stays one token
+# when the cut is made after the "\n"), so tagging line by line gives the same tokens as tagging the whole
+# text; repeated lines (notebook outputs, a cell echoed in its output) are then tagged once.
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+CACHED_LINE_CHARS = 1024
+
+
+def tag(text: str) -> list[tuple[str, str]]:
+    """jieba's (word, POS flag) pairs for ``text``, identical to ``posseg.lcut(text)``."""
+    pairs: list[tuple[str, str]] = []
+    for line in _LINE.findall(text):
+        pairs.extend(_tag_line(line) if len(line) <= CACHED_LINE_CHARS else _tag(line))
+    return pairs
+
+
+def _tag(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((p.word, p.flag) for p in _posseg().lcut(text))
+
+
+# At most 256 lines of at most 1,024 characters: a few MB at worst.
+_tag_line = functools.lru_cache(maxsize=256)(_tag)
+
+
 class JiebaNlpEngine(NlpEngine):
     """Tokens, lemmas and PERSON entities for Chinese from jieba; no model files, no network."""
 
@@ -64,7 +90,7 @@ class JiebaNlpEngine(NlpEngine):
         return self._loaded
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
-        pairs = [(p.word, p.flag) for p in _posseg().lcut(text)] if text else []
+        pairs = tag(text)
         words = [w for w, _ in pairs]
         doc = Doc(self._vocab, words=words, spaces=[False] * len(words)) if words else Doc(self._vocab)
         entities: list[Span] = []
@@ -75,7 +101,9 @@ class JiebaNlpEngine(NlpEngine):
         return NlpArtifacts(
             entities=entities,
             tokens=doc,
-            tokens_indices=[t.idx for t in doc],
+            # Words are joined without spaces, so a token's offset is the length of the words before it
+            # (the same as ``t.idx``, without creating a spaCy Token per word).
+            tokens_indices=list(itertools.accumulate(map(len, words[:-1]), initial=0)) if words else [],
             lemmas=words,
             nlp_engine=self,
             language=language,

@@ -6,7 +6,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sandbox.pii.columns import CellHit, is_name_header
+from sandbox.pii.columns import CellHit, HitGroup, group_hits, is_name_header
 from sandbox.pii.findings import Finding, Severity, mask_sample
 from sandbox.pii.policy import LABELS, severity
 from sandbox.pii.resolve import Span
@@ -45,21 +45,22 @@ def finding(file: str, location: str, entity: str, sev: Severity, count: int, sa
 
 def column_findings(file: str, prefix: str, header: str, hits: Iterable[CellHit]) -> list[Finding]:
     """Findings for one column; ``prefix`` is e.g. ``"sheet 汇总, "`` or empty."""
-    groups: dict[tuple[str, bool], list[CellHit]] = defaultdict(list)
-    for h in hits:
-        groups[(h.entity, h.demoted)].append(h)
+    return group_findings(file, prefix, header, group_hits(hits))
+
+
+def group_findings(file: str, prefix: str, header: str, groups: Iterable[HitGroup]) -> list[Finding]:
+    """Findings for one column from its hits grouped by entity (see ``columns.column_groups``)."""
     named = is_name_header(header)
     out = []
-    for (entity, demoted), items in sorted(groups.items()):
-        rows = sorted({h.row + 1 for h in items})
-        if demoted:
+    for g in sorted(groups, key=lambda g: (g.entity, g.demoted)):
+        if g.demoted:
             sev = Severity.REVIEW
-        elif entity == "PERSON":
-            sev = severity(entity, name_column=named and items[0].score >= 0.9)
+        elif g.entity == "PERSON":
+            sev = severity(g.entity, name_column=named and g.score >= 0.9)
         else:
-            sev = severity(entity)
-        location = f"{prefix}column {header}, rows {_listing(rows)}"
-        out.append(finding(file, location, entity, sev, len(items), items[0].value, note="demoted" if demoted else ""))
+            sev = severity(g.entity)
+        location = f"{prefix}column {header}, rows {_listing([r + 1 for r in g.rows])}"
+        out.append(finding(file, location, g.entity, sev, g.total, g.sample, note="demoted" if g.demoted else ""))
     return out
 
 

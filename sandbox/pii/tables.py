@@ -39,10 +39,20 @@ def read_table(
     return pd.DataFrame()
 
 
-def read_sheets(kind: FileKind, data: bytes, limits: FileLimits = FileLimits()) -> Iterator[tuple[str, pd.DataFrame]]:  # noqa: B008
-    """Every table in the file as ``(sheet name, frame)``; only XLSX has more than one."""
+def read_sheets(
+    kind: FileKind,
+    data: bytes,
+    limits: FileLimits = FileLimits(),  # noqa: B008
+    *,
+    plain_strings: bool = False,
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Every table in the file as ``(sheet name, frame)``; only XLSX has more than one.
+
+    ``plain_strings``: CSV/TSV cells as Python ``str`` objects (the scanner's choice: converting them
+    to pandas' Arrow-backed string type and back costs a tenth of a large scan).
+    """
     if kind in (FileKind.CSV, FileKind.TSV):
-        yield _TABLE_NAME, _read_delimited(kind, data, limits)
+        yield _TABLE_NAME, _read_delimited(kind, data, limits, plain_strings)
     elif kind == FileKind.PARQUET:
         yield _TABLE_NAME, _read_parquet(data, limits)
     elif kind in (FileKind.JSON, FileKind.JSONL, FileKind.MODEL_JSON):
@@ -63,13 +73,13 @@ def _limit_columns(n: int, limits: FileLimits) -> None:
         raise FileRejected(_TABLE_NAME, RejectReason.TOO_LARGE, f"more than {limits.max_columns} columns", "列数超限")
 
 
-def _read_delimited(kind: FileKind, data: bytes, limits: FileLimits) -> pd.DataFrame:
+def _read_delimited(kind: FileKind, data: bytes, limits: FileLimits, plain_strings: bool = False) -> pd.DataFrame:
     decode_text(_TABLE_NAME, data)  # UTF-8 or refuse, before pandas guesses anything
     try:
         frame = pd.read_csv(
             io.BytesIO(data),
             sep="\t" if kind == FileKind.TSV else ",",
-            dtype=str,
+            dtype=object if plain_strings else str,
             keep_default_na=False,
             na_filter=False,
             encoding="utf-8-sig",
@@ -175,8 +185,11 @@ def _sheet_frame(rows: list[tuple[Any, ...]], limits: FileLimits) -> pd.DataFram
 
 def column_values(series: pd.Series[Any]) -> list[str]:
     """Cell values as scan text: floats in ``repr`` form (so 5.226011990010112e+17 stays visibly damaged)."""
+    values = series.tolist()
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":  # CSV/TSV columns: nothing to convert
+        return values
     out = []
-    for v in series.tolist():
+    for v in values:
         if v is None or v is pd.NA or v is pd.NaT:
             out.append("")
         elif isinstance(v, float):

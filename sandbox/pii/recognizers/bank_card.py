@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
+from sandbox.pii import vector
 from sandbox.pii.checks import luhn_ok
 from sandbox.pii.recognizers.base import Rule, RuleRecognizer, Verdict, digits_only
 from sandbox.pii.recognizers.resident_id import check as check_resident_id
+from sandbox.pii.recognizers.resident_id import valid_bulk as valid_resident_id
+from sandbox.pii.vector import Codes, Digits, Mask
 
 ENTITY = "CN_BANK_CARD"
 CONTEXT = ("银行卡", "卡号", "账号", "开户", "card", "account", "借记卡", "信用卡")
@@ -42,7 +47,39 @@ def check(value: str) -> Verdict | None:
     return _VALID
 
 
-RULE = Rule(ENTITY, PATTERN, check, CONTEXT, applies=lambda p: p.has_run(15, 19))
+def _issuer_allows_bulk(d: Digits) -> Mask:
+    n = d.shape[1]
+    p2, p4 = vector.number(d, 0, 2), vector.number(d, 0, 4)
+    # The same if-chain as ``_issuer_allows``: the first condition that holds decides.
+    conditions = [
+        p2 == 62,
+        d[:, 0] == 4,
+        ((p2 >= 51) & (p2 <= 55)) | ((p4 >= 2221) & (p4 <= 2720)),
+        (p2 == 34) | (p2 == 37),
+        p2 == 35,
+    ]
+    choices = [
+        np.full(d.shape[0], 16 <= n <= 19),
+        np.full(d.shape[0], n in (16, 19)),
+        np.full(d.shape[0], n == 16),
+        np.full(d.shape[0], n == 15),
+        (16 <= n <= 19) & (p4 >= 3528) & (p4 <= 3589),
+    ]
+    allowed: Mask = np.select(conditions, choices, default=False)
+    return allowed
+
+
+def check_bulk(d: Digits) -> tuple[Codes, tuple[Verdict, ...]]:
+    if not 15 <= d.shape[1] <= 19:
+        return vector.no_match(d), ()
+    matched = (d[:, 0] >= 2) & (d[:, 0] <= 6)
+    ok = _issuer_allows_bulk(d) & vector.luhn(d)
+    if d.shape[1] == 18:
+        ok &= ~valid_resident_id(d)
+    return vector.codes(matched, ok), (_VALID,)
+
+
+RULE = Rule(ENTITY, PATTERN, check, CONTEXT, applies=lambda p: p.has_run(15, 19), bulk=check_bulk)
 
 
 class CnBankCardRecognizer(RuleRecognizer):

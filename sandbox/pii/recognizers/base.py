@@ -16,6 +16,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from sandbox.pii.normalize import normalize
 from sandbox.pii.profile import Profile
+from sandbox.pii.vector import Codes, Digits
 
 LANGUAGE = "zh"
 
@@ -33,6 +34,11 @@ class Verdict(NamedTuple):
     validated: bool = False
 
 
+# Codes per all-digit cell (NO_MATCH, REJECTED or an index into the verdicts) and the verdicts.
+BulkCheck = Callable[[Digits], tuple[Codes, tuple[Verdict, ...]]]
+CellCheck = Callable[[list[str]], tuple[Codes, tuple[Verdict, ...]]]
+
+
 @dataclass(frozen=True)
 class Rule:
     """A candidate pattern (over normalised text) and the function that judges each match."""
@@ -48,6 +54,11 @@ class Rule:
     entities: tuple[str, ...] = ()
     # Exact column-level skip test for the table fast path (see ``profile``); None: use ``needs``.
     applies: Callable[[Profile], bool] | None = None
+    # Vectorised ``check`` of all-digit cells (see ``sandbox.pii.vector``); None: such cells go through the regex.
+    bulk: BulkCheck | None = None
+    # (length, judge): every cell of exactly this length is judged by ``judge`` (same codes as ``bulk``) and
+    # never reaches the regex; for rules whose pattern can only match such a cell whole.
+    whole_cells: tuple[int, CellCheck] | None = None
 
     def supported(self) -> list[str]:
         return list(dict.fromkeys((self.entity, *self.entities)))

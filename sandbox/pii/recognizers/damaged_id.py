@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from sandbox.pii import vector
 from sandbox.pii.recognizers.base import Rule, RuleRecognizer, Verdict
-from sandbox.pii.recognizers.resident_id import plausible_prefix
+from sandbox.pii.recognizers.resident_id import plausible_prefix, province_ok
+from sandbox.pii.vector import Codes, Digits
 
 ENTITY = "SUSPECT_FLOAT_ID"
 CONTEXT = ("身份证", "证件号", "公民身份")
@@ -43,12 +45,25 @@ def check(value: str) -> Verdict | None:
     return _HIT
 
 
+def check_bulk(d: Digits) -> tuple[Codes, tuple[Verdict, ...]]:
+    """All-digit cells: 17 digits, or 15 digits and ``000``, not starting with 0."""
+    n = d.shape[1]
+    if n == 17:
+        matched = d[:, 0] != 0
+    elif n == 18:
+        matched = (d[:, 0] != 0) & (vector.number(d, 15, 18) == 0)
+    else:
+        return vector.no_match(d), ()
+    return vector.codes(matched, province_ok(d) & vector.birth_in_range(d, 6)), (_HIT,)
+
+
 RULE = Rule(
     ENTITY,
     PATTERN,
     check,
     CONTEXT,
     applies=lambda p: p.has_run(15, 18) or _SCIENTIFIC.search(p.text) is not None,
+    bulk=check_bulk,
 )
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
+from sandbox.pii import vector
 from sandbox.pii.recognizers.base import Rule, RuleRecognizer, Verdict, digits_only
+from sandbox.pii.vector import Codes, Digits
 
 ENTITY = "CN_MOBILE"
 CONTEXT = ("手机", "电话", "联系方式", "联系电话", "mobile", "phone", "tel", "号码")
@@ -42,7 +46,31 @@ def check(value: str) -> Verdict | None:
     return _KNOWN if digits[:3] in _SEGMENTS else _UNKNOWN
 
 
-RULE = Rule(ENTITY, PATTERN, check, CONTEXT, applies=lambda p: p.has_run(11) or p.has_run(13) or p.has_run(15))
+_SEGMENT_INTS = frozenset(map(int, _SEGMENTS))
+
+
+def check_bulk(d: Digits) -> tuple[Codes, tuple[Verdict, ...]]:
+    """All-digit cells: 11 digits ``1[3-9]…``, or 15 digits ``00861[3-9]…``."""
+    n = d.shape[1]
+    if n == 11:
+        at, matched = 0, np.ones(d.shape[0], dtype=bool)
+    elif n == 15:
+        at, matched = 4, vector.number(d, 0, 4) == 86
+    else:
+        return vector.no_match(d), ()
+    matched &= (d[:, at] == 1) & (d[:, at + 1] >= 3)
+    known = vector.in_set(vector.number(d, at, at + 3), _SEGMENT_INTS)
+    return vector.codes(matched, matched, np.where(known, 0, 1).astype(np.int8)), (_KNOWN, _UNKNOWN)
+
+
+RULE = Rule(
+    ENTITY,
+    PATTERN,
+    check,
+    CONTEXT,
+    applies=lambda p: p.has_run(11) or p.has_run(13) or p.has_run(15),
+    bulk=check_bulk,
+)
 
 
 class CnMobileRecognizer(RuleRecognizer):

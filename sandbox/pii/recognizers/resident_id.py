@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import numpy as np
+
+from sandbox.identifiers.checks import ID_CHECK_CHARS, ID_WEIGHTS
+from sandbox.pii import vector
 from sandbox.pii.checks import resident_id_ok
 from sandbox.pii.recognizers.base import Rule, RuleRecognizer, Verdict, digits_only
+from sandbox.pii.vector import Codes, Digits, Mask
 
 ENTITY = "CN_RESIDENT_ID"
 CONTEXT = ("身份证", "证件号", "公民身份", "身份号", "idcard", "id_no", "idno", "id_card", "证件")
@@ -47,6 +52,33 @@ def check(value: str) -> Verdict | None:
     return VALID
 
 
+_PROVINCE_INTS = frozenset(map(int, PROVINCES))
+_HMT_INTS = frozenset(map(int, _HMT))
+# ID_CHECK_CHARS as digits; the X position is -1, which no digit equals (an X cell is never all-digit).
+_CHECK_DIGITS = np.array([-1 if c == "X" else int(c) for c in ID_CHECK_CHARS], dtype=np.int64)
+
+
+def province_ok(d: Digits) -> Mask:
+    """Known province, and HK/MO/TW codes followed by 0000 (``plausible_prefix`` without the date)."""
+    prov = vector.number(d, 0, 2)
+    hmt = vector.in_set(prov, _HMT_INTS)
+    ok: Mask = vector.in_set(prov, _PROVINCE_INTS) & (~hmt | (vector.number(d, 2, 6) == 0))
+    return ok
+
+
+def valid_bulk(d: Digits) -> Mask:
+    """``check`` is not None, for 18-digit rows."""
+    checksum = _CHECK_DIGITS[vector.weighted_sum(d, ID_WEIGHTS) % 11] == d[:, 17]
+    ok: Mask = checksum & province_ok(d) & vector.birth_in_range(d, 6)
+    return ok
+
+
+def check_bulk(d: Digits) -> tuple[Codes, tuple[Verdict, ...]]:
+    if d.shape[1] != 18:
+        return vector.no_match(d), ()
+    return vector.codes(d[:, 0] != 0, valid_bulk(d)), (VALID,)
+
+
 _LEGACY = Verdict(ENTITY, 0.3)
 
 
@@ -61,8 +93,17 @@ def check_legacy(value: str) -> Verdict | None:
     return _LEGACY
 
 
-RULE = Rule(ENTITY, PATTERN, check, CONTEXT, applies=lambda p: p.has_run(17, 18))
-LEGACY_RULE = Rule(ENTITY, LEGACY_PATTERN, check_legacy, CONTEXT, applies=lambda p: p.has_run(15))
+def check_legacy_bulk(d: Digits) -> tuple[Codes, tuple[Verdict, ...]]:
+    if d.shape[1] != 15:
+        return vector.no_match(d), ()
+    born = vector.valid_date(1900 + vector.number(d, 6, 8), vector.number(d, 8, 10), vector.number(d, 10, 12))
+    return vector.codes(d[:, 0] != 0, vector.in_set(vector.number(d, 0, 2), _PROVINCE_INTS) & born), (_LEGACY,)
+
+
+RULE = Rule(ENTITY, PATTERN, check, CONTEXT, applies=lambda p: p.has_run(17, 18), bulk=check_bulk)
+LEGACY_RULE = Rule(
+    ENTITY, LEGACY_PATTERN, check_legacy, CONTEXT, applies=lambda p: p.has_run(15), bulk=check_legacy_bulk
+)
 
 
 class CnResidentIdRecognizer(RuleRecognizer):
