@@ -72,12 +72,15 @@ def test_an_explicit_epsilon_answers_with_noise_error_bounds_and_a_charge(
     exact = svc.executor.run(result.rewritten_sql, hash_key=bytes(32), timeout_s=30, max_rows=1000).table
     true_n = dict(zip(exact.column("__dp_k0").to_pylist(), exact.column("__dp_n").to_pylist(), strict=True))
     noisy = dict(zip(result.table.column("county_code").to_pylist(), result.table.column("n").to_pylist(), strict=True))
-    bounds = result.table.column("n_ci95").to_pylist()
+    bounds = dict(
+        zip(result.table.column("county_code").to_pylist(), result.table.column("n_ci95").to_pylist(), strict=True)
+    )
     assert len(noisy) >= 10 and set(noisy) <= set(true_n)
-    assert all(h > 0 for h in bounds)
-    errors = [noisy[k] - true_n[k] for k in noisy]
-    assert any(e != 0 for e in errors)
-    assert sum(abs(e) <= max(bounds) for e in errors) >= len(errors) - 2
+    assert all(h > 0 for h in bounds.values())
+    errors = {k: noisy[k] - true_n[k] for k in noisy}
+    assert any(e != 0 for e in errors.values())
+    # Unseeded CSPRNG noise: four times the 95 % half-width is exceeded with probability ≈ 20⁻⁴ per cell.
+    assert all(abs(errors[k]) <= 4 * bounds[k] for k in errors)
     charges = [e for e in events(settings, "budget.charge") if e.detail["charge_id"] == privacy["charge_id"]]
     assert len(charges) == 1 and charges[0].target == LODGING
     assert charges[0].detail["costs"][LODGING]["epsilon"] == 1.0
