@@ -52,6 +52,7 @@ class SourceQuery:
     mode: str
     max_level: int
     k: int
+    epsilon: float = 0.0  # the ε its answer cost (0 outside DP); records stored before this field load as 0
 
     def as_dict(self) -> dict[str, Any]:
         return {**vars(self), "datasets": list(self.datasets), "columns": list(self.columns)}

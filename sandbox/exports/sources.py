@@ -72,6 +72,7 @@ def _source(item: audit.LoggedEvent, catalog: Catalog) -> SourceQuery:
         mode=str(detail.get("mode", "")),
         max_level=max(levels),
         k=max(ks),
+        epsilon=float(detail.get("epsilon") or 0.0),
     )
 
 
