@@ -20,6 +20,7 @@ from sandbox.credits.metering import MeterKind, MeterRecord
 from sandbox.credits.store import StoredReport, StoredStatement
 from sandbox.state.db import make_engine, make_session_factory
 from sandbox.state.models import (
+    Base,
     CreditJobRow,
     CreditLineRow,
     CreditStatementRow,
@@ -159,12 +160,7 @@ class SqlCreditStore:
             document=statement.document,
             issued_at=issued_at,
         )
-        try:
-            with self._sessions.begin() as session:
-                session.add(row)
-        except IntegrityError:
-            return False
-        return True
+        return self._insert_once(row)
 
     def statements(self, department: str) -> list[StoredStatement]:
         query = (
@@ -189,6 +185,10 @@ class SqlCreditStore:
             hash=report.hash,
             document=report.document,
         )
+        return self._insert_once(row)
+
+    def _insert_once(self, row: Base) -> bool:
+        """Insert ``row``; False when its key is already taken (a frozen document is never overwritten)."""
         try:
             with self._sessions.begin() as session:
                 session.add(row)
