@@ -43,11 +43,6 @@ def claims_role(claims: GrantClaims | StaffClaims) -> str:
     return "enterprise" if isinstance(claims, GrantClaims) else claims.role
 
 
-def verify_token(grants: GrantService, token: str) -> GrantClaims | StaffClaims:
-    """Any bureau-issued credential: a staff login, a grant token or a hub session token (``sst_``)."""
-    return grants.verify_any(token)
-
-
 def signed_in(
     session: sessions.Session, claims: GrantClaims | StaffClaims, token: str, lifetime: int
 ) -> sessions.Session:
@@ -84,7 +79,7 @@ class Need:
         if not session.signed_in or session.token is None or session.role is None or session.user is None:
             raise LoginRequired(_here(request))
         try:
-            claims = await run_in_threadpool(verify_token, grant_service(request), session.token)
+            claims = await run_in_threadpool(grant_service(request).verify_any, session.token)
         except GrantError:
             request.state.portal_session = sessions.fresh(request.app.state.portal_config.session_seconds)
             raise LoginRequired(_here(request), "expired") from None

@@ -129,7 +129,7 @@ async def finish(request: Request) -> Response:
     else:
         issued = await call(issue_staff_token, settings, user=name, role=role, department=department, days=1)
         token = issued.token
-    claims = await call(grants.verify_grant if token.startswith("sst_") else grants.verify, token)
+    claims = await call(grants.verify_any, token)
     request.state.portal_session = signed_in(session, claims, token, config.session_seconds)
     await call(
         request.app.state.query_service.auditor.record,
